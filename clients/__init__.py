@@ -1,0 +1,1 @@
+"""Clients for the upstream services, their shared HTTP layer, and the sandbox."""

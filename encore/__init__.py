@@ -1,0 +1,1 @@
+"""Encore: a GraphQL API server for concert data about music artists."""
