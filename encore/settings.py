@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from typing import Annotated
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -21,8 +21,11 @@ class Settings(BaseSettings):
         env_prefix="", case_sensitive=False, extra="ignore", frozen=True
     )
 
-    database_url: str = "postgres://postgres@127.0.0.1:5432/encore"
-    redis_url: str = "redis://127.0.0.1:6379/0"
+    # URLs may carry passwords: shown masked in the repr.
+    database_url: str = Field(
+        default="postgres://postgres@127.0.0.1:5432/encore", repr=False
+    )
+    redis_url: str = Field(default="redis://127.0.0.1:6379/0", repr=False)
     api_tokens: Annotated[tuple[SecretStr, ...], NoDecode] = ()
 
     spotify_client_id: SecretStr | None = None
@@ -64,7 +67,12 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
     mutation_rate_per_minute: int = Field(default=60, ge=1)
 
-    log_level: str = "INFO"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
 
     @field_validator("api_tokens", mode="before")
     @classmethod
@@ -108,6 +116,11 @@ class Settings(BaseSettings):
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"expected an http(s) URL, got {value!r}")
         return value.rstrip("/")
+
+    def __repr_args__(self) -> Any:
+        yield "database_url", _mask_url(self.database_url)
+        yield "redis_url", _mask_url(self.redis_url)
+        yield from super().__repr_args__()
 
     @property
     def database_name(self) -> str:

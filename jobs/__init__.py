@@ -1,0 +1,1 @@
+"""Background jobs: the phased import, its progress, and the cron jobs."""
