@@ -26,6 +26,15 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    from jobs.worker import run_worker
+
+    if args.concurrency:
+        settings = settings.model_copy(update={"worker_concurrency": args.concurrency})
+    asyncio.run(run_worker(settings))
+    return 0
+
+
 def _not_yet(name: str) -> Handler:
     def handler(args: argparse.Namespace, settings: Settings) -> int:
         print(f"encore {name}: not available in this version yet", file=sys.stderr)
@@ -51,8 +60,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.set_defaults(handler=_not_yet("serve"))
 
-    worker = commands.add_parser("worker", help="run an import worker with its cron jobs")
-    worker.set_defaults(handler=_not_yet("worker"))
+    worker = commands.add_parser(
+        "worker", help="run an import worker with its cron jobs"
+    )
+    worker.add_argument(
+        "--concurrency", type=int, help="imports run at once (WORKER_CONCURRENCY)"
+    )
+    worker.set_defaults(handler=cmd_worker)
 
     sandbox = commands.add_parser("sandbox", help="run the upstream sandbox")
     sandbox.add_argument("--host", default="127.0.0.1")

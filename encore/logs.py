@@ -18,7 +18,9 @@ class FieldsFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         line = super().format(record)
         fields = {
-            k: v for k, v in record.__dict__.items() if k not in _STANDARD and not k.startswith("_")
+            k: v
+            for k, v in record.__dict__.items()
+            if k not in _STANDARD and not k.startswith("_")
         }
         if fields:
             line += " " + " ".join(f"{k}={_show(v)}" for k, v in sorted(fields.items()))

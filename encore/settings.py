@@ -55,10 +55,22 @@ class Settings(BaseSettings):
     upstream_max_attempts: int = Field(default=5, ge=1)
     upstream_max_retry_seconds: float = Field(default=60.0, gt=0)
     upstream_retry_after_ceiling: float = Field(default=30.0, gt=0)
+    # First retry waits about this long; each further one doubles it.
+    upstream_backoff_base: float = Field(default=0.25, gt=0)
+    # Share of each service's rate the limiter plans for: requests are spaced
+    # evenly at rate * safety, leaving room for arrival jitter.
+    upstream_rate_safety: float = Field(default=0.9, gt=0, le=1)
+    # A caller that would queue longer than this for its rate-limit turn gets
+    # a RateLimited error instead.
+    upstream_max_queue_seconds: float = Field(default=120.0, gt=0)
 
     # Import and worker.
     setlist_max_pages: int | None = Field(default=None, ge=1)
     worker_concurrency: int = Field(default=4, ge=1)
+    worker_shutdown_grace_seconds: int = Field(default=30, ge=1)
+    import_job_timeout: int = Field(default=3600, ge=10)
+    import_job_retries: int = Field(default=3, ge=1)
+    import_heartbeat_seconds: int = Field(default=20, ge=2)
     import_batch_size: int = Field(default=200, ge=1)
 
     # Server limits.
@@ -87,8 +99,7 @@ class Settings(BaseSettings):
         parts = urlsplit(value)
         if parts.scheme not in ("postgres", "postgresql") or not parts.hostname:
             raise ValueError(
-                "expected postgres://user@host:port/dbname, got "
-                f"{_mask_url(value)!r}"
+                f"expected postgres://user@host:port/dbname, got {_mask_url(value)!r}"
             )
         if not parts.path.strip("/"):
             raise ValueError("the URL names no database")
@@ -99,9 +110,7 @@ class Settings(BaseSettings):
     def _check_redis_url(cls, value: str) -> str:
         parts = urlsplit(value)
         if parts.scheme not in ("redis", "rediss", "unix"):
-            raise ValueError(
-                f"expected redis://host:port/db, got {_mask_url(value)!r}"
-            )
+            raise ValueError(f"expected redis://host:port/db, got {_mask_url(value)!r}")
         return value
 
     @field_validator(

@@ -5,10 +5,12 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
+from models.artist import Artist
+
 
 class Album(Model):
     id = fields.IntField(primary_key=True)
-    artist: fields.ForeignKeyRelation[object] = fields.ForeignKeyField(
+    artist: fields.ForeignKeyRelation[Artist] = fields.ForeignKeyField(
         "models.Artist", related_name="albums", on_delete=fields.CASCADE
     )
     spotify_id = fields.CharField(max_length=64, unique=True)
@@ -30,7 +32,7 @@ class Song(Model):
     """A composition: what a setlist names. One row per song of an artist."""
 
     id = fields.IntField(primary_key=True)
-    artist: fields.ForeignKeyRelation[object] = fields.ForeignKeyField(
+    artist: fields.ForeignKeyRelation[Artist] = fields.ForeignKeyField(
         "models.Artist", related_name="songs", on_delete=fields.CASCADE
     )
     # The normalized title: how recordings and setlist entries find the song.
@@ -41,7 +43,10 @@ class Song(Model):
     isrc = fields.CharField(max_length=16, null=True)
     duration_ms = fields.IntField(null=True)
     album: fields.ForeignKeyNullableRelation[Album] = fields.ForeignKeyField(
-        "models.Album", related_name="display_songs", null=True, on_delete=fields.SET_NULL
+        "models.Album",
+        related_name="display_songs",
+        null=True,
+        on_delete=fields.SET_NULL,
     )
     times_played = fields.IntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)

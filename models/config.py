@@ -21,9 +21,7 @@ def tortoise_config(database_url: str | None = None) -> dict[str, Any]:
     url = database_url or get_settings().database_url
     return {
         "connections": {"default": url.replace("postgresql://", "postgres://", 1)},
-        "apps": {
-            "models": {"models": MODEL_MODULES, "default_connection": "default"}
-        },
+        "apps": {"models": {"models": MODEL_MODULES, "default_connection": "default"}},
         "use_tz": True,
         "timezone": "UTC",
     }

@@ -50,7 +50,9 @@ async def ensure_database(database_url: str) -> bool:
             "check DATABASE_URL"
         ) from exc
     try:
-        exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+        exists = await conn.fetchval(
+            "SELECT 1 FROM pg_database WHERE datname = $1", name
+        )
         if exists:
             return False
         quoted = '"' + name.replace('"', '""') + '"'

@@ -8,6 +8,8 @@ from typing import Any
 from tortoise import fields
 from tortoise.models import Model
 
+from models.artist import Artist
+
 
 class ImportStage(StrEnum):
     QUEUED = "QUEUED"
@@ -32,7 +34,7 @@ def empty_counts() -> dict[str, int]:
 
 class Import(Model):
     id = fields.IntField(primary_key=True)
-    artist: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+    artist: fields.ForeignKeyRelation[Artist] = fields.ForeignKeyField(
         "models.Artist", related_name="imports", on_delete=fields.CASCADE
     )
     # Set to the artist's id while the import runs and cleared when it ends:

@@ -12,6 +12,9 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from models.catalog import Song
+from models.show import Show
+
 
 class SetlistKind(StrEnum):
     PLAYED = "PLAYED"
@@ -20,7 +23,7 @@ class SetlistKind(StrEnum):
 
 class Setlist(Model):
     id = fields.IntField(primary_key=True)
-    show: fields.ForeignKeyRelation[object] = fields.ForeignKeyField(
+    show: fields.ForeignKeyRelation[Show] = fields.ForeignKeyField(
         "models.Show", related_name="setlists", on_delete=fields.CASCADE
     )
     kind = fields.CharEnumField(SetlistKind, max_length=10)
@@ -49,7 +52,7 @@ class SetlistEntry(Model):
     set_name = fields.CharField(max_length=300, null=True)
     encore = fields.SmallIntField(default=0)
     title = fields.CharField(max_length=500)
-    song: fields.ForeignKeyNullableRelation[object] = fields.ForeignKeyField(
+    song: fields.ForeignKeyNullableRelation[Song] = fields.ForeignKeyField(
         "models.Song", related_name="entries", null=True, on_delete=fields.SET_NULL
     )
     is_tape = fields.BooleanField(default=False)

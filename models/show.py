@@ -7,6 +7,9 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from models.artist import Artist
+from models.venue import Venue
+
 
 class ShowStatus(StrEnum):
     SCHEDULED = "SCHEDULED"
@@ -18,10 +21,10 @@ class ShowStatus(StrEnum):
 
 class Show(Model):
     id = fields.IntField(primary_key=True)
-    artist: fields.ForeignKeyRelation[object] = fields.ForeignKeyField(
+    artist: fields.ForeignKeyRelation[Artist] = fields.ForeignKeyField(
         "models.Artist", related_name="shows", on_delete=fields.CASCADE
     )
-    venue: fields.ForeignKeyNullableRelation[object] = fields.ForeignKeyField(
+    venue: fields.ForeignKeyNullableRelation[Venue] = fields.ForeignKeyField(
         "models.Venue", related_name="shows", null=True, on_delete=fields.SET_NULL
     )
     # The local date at the venue; null while the date is not announced.
@@ -50,8 +53,11 @@ class ShowAct(Model):
     position = fields.SmallIntField()
     name = fields.CharField(max_length=300)
     ticketmaster_id = fields.CharField(max_length=64, null=True)
-    artist: fields.ForeignKeyNullableRelation[object] = fields.ForeignKeyField(
-        "models.Artist", related_name="appearances", null=True, on_delete=fields.SET_NULL
+    artist: fields.ForeignKeyNullableRelation[Artist] = fields.ForeignKeyField(
+        "models.Artist",
+        related_name="appearances",
+        null=True,
+        on_delete=fields.SET_NULL,
     )
 
     class Meta:

@@ -100,7 +100,9 @@ def _statement(
             placeholders.append(f"${len(values)}{cast}")
         tuples.append("(" + ", ".join(placeholders) + ")")
     assignments = ", ".join(
-        f"{_quote(c)} = now()" if c == "updated_at" else f"{_quote(c)} = EXCLUDED.{_quote(c)}"
+        f"{_quote(c)} = now()"
+        if c == "updated_at"
+        else f"{_quote(c)} = EXCLUDED.{_quote(c)}"
         for c in updates
     )
     action = f"DO UPDATE SET {assignments}" if assignments else "DO NOTHING"

@@ -20,7 +20,9 @@ def settings() -> Settings:
 @pytest.fixture
 def samples_dir() -> Path:
     if not SAMPLES_DIR.is_dir():
-        pytest.fail(f"upstream samples not found at {SAMPLES_DIR}; set ENCORE_SAMPLES_DIR")
+        pytest.fail(
+            f"upstream samples not found at {SAMPLES_DIR}; set ENCORE_SAMPLES_DIR"
+        )
     return SAMPLES_DIR
 
 
@@ -78,11 +80,11 @@ TABLES = (
 
 
 @pytest.fixture
-async def db(database: str) -> AsyncIterator[str]:
+async def db(database: str) -> str:
     """A database with every table empty at the start of the test."""
     from tortoise import Tortoise
 
     conn = Tortoise.get_connection("default")
     quoted = ", ".join(f'"{t}"' for t in TABLES)
     await conn.execute_script(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
-    yield database
+    return database

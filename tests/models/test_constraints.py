@@ -38,13 +38,16 @@ async def test_finished_imports_do_not_block_a_new_one(db: str) -> None:
 async def test_upserts_on_upstream_ids_update_in_place(db: str) -> None:
     row = {"name": "House of Blues", "match_key": "hob", "slug": "hob"}
     first = await upsert(
-        Venue, [{**row, "ticketmaster_id": "KovZ1", "city": "Boston"}],
-        conflict=["ticketmaster_id"], update=["name", "city"],
+        Venue,
+        [{**row, "ticketmaster_id": "KovZ1", "city": "Boston"}],
+        conflict=["ticketmaster_id"],
+        update=["name", "city"],
     )
     second = await upsert(
         Venue,
         [{**row, "ticketmaster_id": "KovZ1", "city": "Chicago", "slug": "other"}],
-        conflict=["ticketmaster_id"], update=["name", "city"],
+        conflict=["ticketmaster_id"],
+        update=["name", "city"],
     )
     assert first == second
     venue = await Venue.get(ticketmaster_id="KovZ1")

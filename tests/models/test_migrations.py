@@ -10,7 +10,7 @@ async def test_models_and_migrations_agree() -> None:
 
 async def test_drift_check_fails_on_a_model_the_migrations_lack() -> None:
     changes = await pending_model_changes([*MODEL_MODULES, "tests.models.drifted"])
-    assert any('CREATE TABLE' in sql and '"drifted"' in sql for sql in changes)
+    assert any("CREATE TABLE" in sql and '"drifted"' in sql for sql in changes)
 
 
 async def test_reapplying_migrations_is_a_no_op(database: str) -> None:
