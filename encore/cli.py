@@ -35,6 +35,55 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from encore.import_command import main_async
+
+    key = {
+        name: value
+        for name, value in (
+            ("ticketmasterId", args.ticketmaster_id),
+            ("spotifyId", args.spotify_id),
+            ("mbid", args.mbid),
+            ("name", args.name),
+        )
+        if value
+    }
+    if len(key) != 1:
+        print(
+            "encore import: give exactly one of NAME, --ticketmaster-id, "
+            "--spotify-id or --mbid",
+            file=sys.stderr,
+        )
+        return 2
+    tokens = sorted(settings.token_values())
+    token = args.token or (tokens[0] if tokens else None)
+    as_json = args.json or not sys.stdout.isatty()
+    return main_async(args.url, token, key, as_json)
+
+
+DEMO_ARTIST = "The Midnight Owls"
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from encore import demo
+
+    if args.spotify_id:
+        key = {"spotifyId": args.spotify_id}
+    elif args.recordings:
+        # The recordings hold one whole Spotify artist: Gorillaz.
+        key = {"spotifyId": demo.RECORDED_SPOTIFY_ARTIST}
+    else:
+        key = {"name": args.artist}
+    return demo.main(
+        settings,
+        recordings=args.recordings,
+        artist_key=key,
+        port=args.port,
+        sandbox_port=args.sandbox_port,
+        keep_serving=not args.no_serve,
+    )
+
+
 def _not_yet(name: str) -> Handler:
     def handler(args: argparse.Namespace, settings: Settings) -> int:
         print(f"encore {name}: not available in this version yet", file=sys.stderr)
@@ -74,11 +123,50 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--recordings", metavar="DIR")
     sandbox.set_defaults(handler=_not_yet("sandbox"))
 
-    imp = commands.add_parser("import", help="import an artist and show its progress")
-    imp.set_defaults(handler=_not_yet("import"))
+    imp = commands.add_parser(
+        "import",
+        help="import an artist through the API and show its progress live",
+    )
+    imp.add_argument("name", nargs="?", help="the artist's name")
+    imp.add_argument("--ticketmaster-id")
+    imp.add_argument("--spotify-id")
+    imp.add_argument("--mbid", help="MusicBrainz id")
+    imp.add_argument(
+        "--url",
+        default="http://127.0.0.1:8000/graphql",
+        help="the Encore server's GraphQL endpoint",
+    )
+    imp.add_argument(
+        "--token", help="bearer token for the mutation (default: first of API_TOKENS)"
+    )
+    imp.add_argument(
+        "--json",
+        action="store_true",
+        help="one JSON line per event (the default when output is not a terminal)",
+    )
+    imp.set_defaults(handler=cmd_import)
 
-    demo = commands.add_parser("demo", help="run everything and import an artist")
-    demo.set_defaults(handler=_not_yet("demo"))
+    demo = commands.add_parser(
+        "demo",
+        help="migrate, start sandbox + worker + server, import an artist live",
+    )
+    demo.add_argument(
+        "--artist", default=DEMO_ARTIST, help="name of the artist to import"
+    )
+    demo.add_argument("--spotify-id", help="import this Spotify artist instead")
+    demo.add_argument(
+        "--recordings",
+        metavar="DIR",
+        help="serve a folder of recorded upstream responses instead of generated data",
+    )
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--sandbox-port", type=int, default=8765)
+    demo.add_argument(
+        "--no-serve",
+        action="store_true",
+        help="stop after the import instead of serving until Ctrl-C",
+    )
+    demo.set_defaults(handler=cmd_demo)
     return parser
 
 

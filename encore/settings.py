@@ -78,6 +78,15 @@ class Settings(BaseSettings):
     max_query_cost: int = Field(default=20000, ge=1)
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
     mutation_rate_per_minute: int = Field(default=60, ge=1)
+    # Parsing stops at this many tokens, before any later step can grow with
+    # the size of a hostile query.
+    max_query_tokens: int = Field(default=5000, ge=100)
+    max_query_aliases: int = Field(default=30, ge=0)
+    # A websocket that has not sent connection_init by then is closed.
+    ws_connection_init_timeout: float = Field(default=10.0, gt=0)
+    # A quiet progress subscription re-reads the snapshot row this often:
+    # publishing is best effort, the row is the truth.
+    progress_poll_seconds: float = Field(default=15.0, gt=0)
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 

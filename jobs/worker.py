@@ -86,7 +86,6 @@ def worker_settings(
         if manage_database:
             await close_database()
 
-
     return {
         "queue": make_queue(settings),
         "functions": [import_artist, cron.import_many],
