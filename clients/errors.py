@@ -1,18 +1,4 @@
-"""Errors of the upstream clients, one kind per way a service can fail us.
-
-    UpstreamError (EncoreError)
-    ├── NotFound          NOT_FOUND             the record does not exist upstream
-    ├── Unauthorized      UPSTREAM_UNAVAILABLE  our credentials were refused
-    ├── RateLimited       RATE_LIMITED          429 after retries, or a quota used up
-    ├── Unavailable       UPSTREAM_UNAVAILABLE  5xx, connection failures, refusals
-    │   └── UpstreamTimeout                     also a builtin TimeoutError
-    └── BadResponse       UPSTREAM_UNAVAILABLE  a body we cannot read
-
-Each error keeps the service, the URL path (never a query string, which may
-hold a key) and the HTTP status when there was one. Every kind also derives
-from the matching kind of ``encore.errors``, so code above the clients can
-catch the shared kinds without knowing about upstream services.
-"""
+"""Errors of the upstream clients: one kind per way a service can fail us."""
 
 from __future__ import annotations
 
@@ -25,9 +11,27 @@ from encore.errors import (
 
 
 class UpstreamError(EncoreError):
-    """A call to an upstream service failed."""
+    """A call to an upstream service failed.
+
+    UpstreamError (EncoreError)
+    ├── NotFound          NOT_FOUND             the record does not exist upstream
+    ├── Unauthorized      UPSTREAM_UNAVAILABLE  our credentials were refused
+    ├── RateLimited       RATE_LIMITED          429 after retries
+    │   └── QuotaExceeded                       a daily quota is used up
+    ├── Unavailable       UPSTREAM_UNAVAILABLE  5xx, connection failures
+    │   ├── UpstreamTimeout                     also a builtin TimeoutError
+    │   └── Rejected                            other 4xx: refused as sent
+    └── BadResponse       UPSTREAM_UNAVAILABLE  a body we cannot read
+
+    Each error keeps the service, the URL path (never a query string, which
+    may hold a key) and the HTTP status when there was one. Every kind also
+    derives from the matching kind of ``encore.errors``, so code above the
+    clients can catch the shared kinds without knowing about services.
+    """
 
     kind = "error"
+    # Whether trying the same request again later can succeed.
+    retryable = False
 
     def __init__(
         self,
@@ -78,6 +82,7 @@ class RateLimited(UpstreamError, RateLimitedError):
 
     kind = "rate limited"
     code = "RATE_LIMITED"
+    retryable = True
 
     def __init__(
         self,
@@ -92,13 +97,32 @@ class RateLimited(UpstreamError, RateLimitedError):
         super().__init__(service, detail, path=path, status=status)
 
 
+class QuotaExceeded(RateLimited):
+    """A daily quota is spent (ours or the service's); only tomorrow helps."""
+
+    kind = "quota exceeded"
+    retryable = False
+
+
 class Unavailable(UpstreamError, UpstreamUnavailableError):
     kind = "unavailable"
     code = "UPSTREAM_UNAVAILABLE"
+    retryable = True
 
 
 class UpstreamTimeout(Unavailable, TimeoutError):
     kind = "timed out"
+
+
+class Rejected(Unavailable):
+    """The service refused the request as sent (400, 403, ...): no retry.
+
+    Spotify answers 403 for endpoints a restricted app may not use, and
+    Ticketmaster 400 for paging past its depth limit.
+    """
+
+    kind = "rejected"
+    retryable = False
 
 
 class BadResponse(UpstreamError, UpstreamUnavailableError):

@@ -144,3 +144,6 @@ class Page(Generic[T]):
     items: tuple[T, ...]
     skipped: int = 0
     warnings: tuple[str, ...] = field(default=())
+    # The size of the whole listing as the service reports it; a hint only
+    # (Spotify's is known to be wrong), never a reason to stop paging.
+    total: int | None = None

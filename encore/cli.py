@@ -26,6 +26,21 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from encore.app import create_app, probe_database, server_config
+
+    # Checked before uvicorn starts, so an unreachable database is one clear
+    # line rather than a failed lifespan's traceback.
+    asyncio.run(probe_database(settings.database_url))
+    server = uvicorn.Server(
+        server_config(create_app(settings), settings, args.host, args.port)
+    )
+    server.run()
+    return 0 if server.started else 1
+
+
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     from jobs.worker import run_worker
 
@@ -107,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the GraphQL server")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.set_defaults(handler=_not_yet("serve"))
+    serve.set_defaults(handler=cmd_serve)
 
     worker = commands.add_parser(
         "worker", help="run an import worker with its cron jobs"

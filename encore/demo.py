@@ -163,7 +163,7 @@ async def run_demo(
         children.start("server", ["serve", "--port", str(port)], env)
         graphql = f"http://127.0.0.1:{port}/graphql"
         print(f"Starting the sandbox ({sandbox}), a worker and the server ({graphql})")
-        await wait_until_up(f"{sandbox}/_sandbox/health", children)
+        await wait_until_up(f"{sandbox}/_sandbox", children)
         await wait_until_up(f"http://127.0.0.1:{port}/readyz", children)
         status = await run_import(graphql, token, artist_key, as_json=False)
         children.check()

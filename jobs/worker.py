@@ -83,6 +83,7 @@ def worker_settings(
         resources: Resources | None = ctx.get("resources")
         if resources is not None:
             await resources.close()
+        await ctx["worker"].queue.disconnect()
         if manage_database:
             await close_database()
 
@@ -98,8 +99,9 @@ def worker_settings(
         ],
         "startup": startup,
         "shutdown": shutdown,
-        # Swept often: a job whose worker died is retried within a heartbeat.
-        "timers": {"sweep": 5, "abort": 1, "schedule": 1, "worker_info": 10},
+        # Short timers: a job whose worker died is retried within a heartbeat,
+        # and a stopping worker waits for no upkeep sleep longer than this.
+        "timers": {"sweep": 2, "abort": 1, "schedule": 1, "worker_info": 2},
         "dequeue_timeout": 1.0,
         "shutdown_grace_period_s": settings.worker_shutdown_grace_seconds,
         "draining": draining,

@@ -23,6 +23,25 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _defaults(model: type[Model], given: Sequence[str]) -> dict[str, Any]:
+    """Python-side defaults of columns the rows leave out: the tables have
+    no database defaults, Tortoise fills them in on its own inserts."""
+    defaults: dict[str, Any] = {}
+    for name, field in model._meta.fields_map.items():
+        column = field.source_field or name
+        if (
+            isinstance(field, fields.relational.RelationalField)
+            or field.pk
+            or column in given
+            or column in ("created_at", "updated_at")
+            or field.default is None
+        ):
+            continue
+        default = field.default
+        defaults[column] = default() if callable(default) else default
+    return defaults
+
+
 def _column_kinds(model: type[Model]) -> dict[str, bool]:
     """Database column name → whether it holds JSON."""
     kinds: dict[str, bool] = {}
@@ -56,6 +75,10 @@ async def upsert(
     conn = connection or Tortoise.get_connection("default")
     kinds = _column_kinds(model)
     columns = list(rows[0].keys())
+    defaults = _defaults(model, columns)
+    if defaults:
+        rows = [{**defaults, **row} for row in rows]
+        columns = list(rows[0].keys())
     if "created_at" in kinds and "created_at" not in columns:
         columns.append("created_at")
     if "updated_at" in kinds and "updated_at" not in columns:

@@ -12,9 +12,13 @@ from pathlib import Path
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
 WORKER_NUMBER = int(WORKER.removeprefix("gw") or 0)
 
-os.environ["DATABASE_URL"] = os.environ.get(
-    "ENCORE_TEST_DATABASE_URL_BASE", "postgres://postgres@127.0.0.1:5432/encore_test"
-) + f"_{WORKER_NUMBER}"
+os.environ["DATABASE_URL"] = (
+    os.environ.get(
+        "ENCORE_TEST_DATABASE_URL_BASE",
+        "postgres://postgres@127.0.0.1:5432/encore_test",
+    )
+    + f"_{WORKER_NUMBER}"
+)
 _redis_base = os.environ.get("ENCORE_TEST_REDIS_URL_BASE", "redis://127.0.0.1:6379")
 # Redis database 0 is left to people running Encore itself.
 os.environ["REDIS_URL"] = f"{_redis_base}/{1 + WORKER_NUMBER % 15}"
@@ -27,4 +31,4 @@ SAMPLES_DIR = Path(
     )
 )
 
-pytest_plugins = ["tests.fixtures"]
+pytest_plugins = ["tests.fixtures", "tests.sandbox_fixtures"]
