@@ -21,7 +21,7 @@ $(STAMP): requirements.lock pyproject.toml
 install: $(STAMP)
 
 demo: install
-	$(BIN)/encore demo
+	$(BIN)/encore demo $(ARGS)
 
 lint: install
 	$(BIN)/ruff check .

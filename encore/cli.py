@@ -99,6 +99,29 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     )
 
 
+def cmd_sandbox(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from clients.sandbox import SandboxConfig, run_sandbox
+
+    recordings = Path(args.recordings) if args.recordings else None
+    if recordings is not None and not (recordings / "spotify").is_dir():
+        print(
+            f"encore sandbox: {recordings} is not a folder of recordings "
+            "(expected spotify/, ticketmaster/ and setlistfm/ inside)",
+            file=sys.stderr,
+        )
+        return 2
+    config = SandboxConfig(
+        recordings_dir=recordings,
+        rate_limits=not args.no_rate_limits,
+        latency_ms=args.latency_ms,
+        seed=args.seed,
+    )
+    run_sandbox(config, host=args.host, port=args.port)
+    return 0
+
+
 def _not_yet(name: str) -> Handler:
     def handler(args: argparse.Namespace, settings: Settings) -> int:
         print(f"encore {name}: not available in this version yet", file=sys.stderr)
@@ -135,8 +158,19 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox = commands.add_parser("sandbox", help="run the upstream sandbox")
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8765)
-    sandbox.add_argument("--recordings", metavar="DIR")
-    sandbox.set_defaults(handler=_not_yet("sandbox"))
+    sandbox.add_argument(
+        "--recordings",
+        metavar="DIR",
+        help="serve a folder of recorded responses instead of generated artists",
+    )
+    sandbox.add_argument(
+        "--no-rate-limits",
+        action="store_true",
+        help="answer as fast as asked instead of enforcing the real limits",
+    )
+    sandbox.add_argument("--latency-ms", type=float, default=0.0)
+    sandbox.add_argument("--seed", type=int, default=0)
+    sandbox.set_defaults(handler=cmd_sandbox)
 
     imp = commands.add_parser(
         "import",

@@ -6,12 +6,34 @@ import functools
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from encore.errors import ConfigError
 
 SANDBOX_URL = "http://127.0.0.1:8765"
+
+# Where each service really is, and the credentials that mean "use it":
+# a base URL left unset points at the real service once its credentials are
+# given, and at the sandbox otherwise.
+REAL_SERVICES = {
+    "spotify_api_url": ("https://api.spotify.com/v1", "spotify_client_id"),
+    "spotify_accounts_url": (
+        "https://accounts.spotify.com/api/token",
+        "spotify_client_id",
+    ),
+    "ticketmaster_api_url": (
+        "https://app.ticketmaster.com/discovery/v2",
+        "ticketmaster_api_key",
+    ),
+    "setlistfm_api_url": ("https://api.setlist.fm/rest/1.0", "setlistfm_api_key"),
+}
 
 
 class Settings(BaseSettings):
@@ -89,6 +111,17 @@ class Settings(BaseSettings):
     progress_poll_seconds: float = Field(default=15.0, gt=0)
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _real_services_when_credentialed(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        given = {k.lower(): v for k, v in data.items()}
+        for url_field, (real_url, credential) in REAL_SERVICES.items():
+            if url_field not in given and given.get(credential):
+                data = {**data, url_field: real_url}
+        return data
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -66,3 +66,23 @@ def test_an_unreachable_database_is_one_clear_line() -> None:
     assert "cannot connect to Postgres at 127.0.0.1:9" in lines[0]
     assert "DATABASE_URL" in lines[0]
     assert "Traceback" not in result.stderr
+
+
+def test_credentials_point_their_service_at_the_real_api(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TICKETMASTER_API_KEY", "key")
+    monkeypatch.delenv("TICKETMASTER_API_URL", raising=False)
+    monkeypatch.delenv("SETLISTFM_API_KEY", raising=False)
+    monkeypatch.delenv("SETLISTFM_API_URL", raising=False)
+    settings = load_settings()
+    assert settings.ticketmaster_api_url == "https://app.ticketmaster.com/discovery/v2"
+    assert settings.setlistfm_api_url == "http://127.0.0.1:8765/rest/1.0"
+
+
+def test_an_explicit_base_url_wins_over_credentials(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TICKETMASTER_API_KEY", "key")
+    monkeypatch.setenv("TICKETMASTER_API_URL", "http://127.0.0.1:9999/discovery/v2")
+    assert load_settings().ticketmaster_api_url == "http://127.0.0.1:9999/discovery/v2"
