@@ -353,6 +353,8 @@ class SongIndex:
             for alias in (key, key.replace(" ", ""), *_title_forms(titles)):
                 owners[alias].add(key)
         self._owners = {alias: frozenset(keys) for alias, keys in owners.items()}
+        # Setlists name the same few hundred songs thousands of times.
+        self._matched: dict[str, str | None] = {}
 
     @classmethod
     def from_keys(cls, keys: Iterable[str]) -> SongIndex:
@@ -370,6 +372,11 @@ class SongIndex:
 
     def match(self, title: str) -> str | None:
         """The key of the song ``title`` names, or None."""
+        if title not in self._matched:
+            self._matched[title] = self._match(title)
+        return self._matched[title]
+
+    def _match(self, title: str) -> str | None:
         if not title.strip():
             return None
         aliases = title_aliases(title)

@@ -16,7 +16,7 @@ from saq import Status
 from jobs.identity import ArtistKey
 from jobs.progress import ProgressReporter, read_snapshot
 from jobs.runtime import Resources
-from jobs.start import begin_import, enqueue_import, start_import
+from jobs.start import begin_import, requeue_import, start_import
 from models import Artist, Import, ImportStage
 
 log = logging.getLogger(__name__)
@@ -114,9 +114,8 @@ async def sweep_stuck_imports(ctx: Context) -> int:
         swept += 1
         reporter = ProgressReporter(resources.redis, row.id)
         if row.attempts < settings.import_job_retries:
-            await Import.filter(id=row.id).update(attempts=row.attempts + 1)
             row.attempts += 1
-            await enqueue_import(resources, row)
+            await requeue_import(resources, row)
             await reporter.update(message="The import's worker was lost; resuming")
             log.warning("stuck import requeued", extra={"import_id": row.id})
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -41,6 +42,13 @@ ENTRY_UPDATES = [
 
 async def load_song_index(artist_id: int) -> tuple[SongIndex, dict[str, int]]:
     """The artist's songs as stored: a title matcher and song key → id."""
+    titles, ids = await _stored_titles(artist_id)
+    # Building the matcher is pure CPU; keep the event loop (and with it the
+    # pacing of requests in flight) free meanwhile.
+    return await asyncio.to_thread(SongIndex, titles), ids
+
+
+async def _stored_titles(artist_id: int) -> tuple[dict[str, list[str]], dict[str, int]]:
     conn = Tortoise.get_connection("default")
     rows = await conn.execute_query_dict(
         "SELECT s.id, s.key, s.title, t.title AS track_title FROM song s "
@@ -54,16 +62,26 @@ async def load_song_index(artist_id: int) -> tuple[SongIndex, dict[str, int]]:
         if row["track_title"]:
             titles[row["key"]].append(row["track_title"])
         ids[row["key"]] = row["id"]
-    return SongIndex(titles), ids
+    return titles, ids
+
+
+def page_entries(
+    setlists: Sequence[UpstreamSetlist], index: SongIndex
+) -> dict[str, tuple[EntryRule, ...]]:
+    """Each setlist's entries, matched to the catalog: setlist.fm id → entries."""
+    return {s.id: setlist_entries(s, index) for s in setlists}
 
 
 async def write_setlists(
     artist_id: int,
     setlists: Sequence[UpstreamSetlist],
-    index: SongIndex,
+    entries: Mapping[str, Sequence[EntryRule]],
     song_ids: dict[str, int],
 ) -> int:
-    """Upsert one page of setlists in one transaction; returns how many."""
+    """Upsert one page of setlists in one transaction; returns how many.
+
+    ``entries`` are the setlists' entries by setlist.fm id (``page_entries``).
+    """
     unique = list({s.id: s for s in setlists}.values())
     if not unique:
         return 0
@@ -81,8 +99,8 @@ async def write_setlists(
             connection=conn,
         )
         setlist_ids = {r["setlistfm_id"]: r["id"] for r in written}
-        entries = {setlist_ids[s.id]: setlist_entries(s, index) for s in unique}
-        await write_entries(entries, song_ids, conn)
+        by_row = {setlist_ids[s.id]: entries[s.id] for s in unique}
+        await write_entries(by_row, song_ids, conn)
     return len(unique)
 
 

@@ -22,8 +22,8 @@ from tortoise import Tortoise
 
 from clients.errors import UpstreamError
 from clients.types import Page, SpotifyAlbum, SpotifyTrack
-from jobs.catalog import EXCLUDED_RELEASES, build_catalog, release_kind
-from jobs.import_setlists import load_song_index, write_setlists
+from jobs.catalog import EXCLUDED_RELEASES, SongIndex, build_catalog, release_kind
+from jobs.import_setlists import load_song_index, page_entries, write_setlists
 from jobs.import_shows import write_events
 from jobs.import_songs import write_catalog
 from jobs.progress import ImportSnapshot, ProgressReporter, read_snapshot, within
@@ -100,6 +100,7 @@ class ImportRun:
         self.on_heartbeat = on_heartbeat
         self.db_seconds = 0.0
         self.fetches: dict[ImportStage, Fetch] = {}
+        self.song_index: tuple[SongIndex, dict[str, int]] | None = None
 
     async def run(self) -> ImportSnapshot:
         snapshot = await read_snapshot(self.import_id)
@@ -162,6 +163,7 @@ class ImportRun:
                 stage, "no Ticketmaster attraction is known for this artist"
             )
             return
+        known = (await self._counts(artist.id))["shows"]
         written = 0
         try:
             async for page in fetch.pages():
@@ -169,10 +171,12 @@ class ImportRun:
                 await self._db(write_events(artist, page.items))
                 written += len(page.items)
                 total = max(fetch.total or written, written)
+                # Counted exactly when the phase ends; a recount per batch
+                # costs more the more the artist has.
                 await self._update(
                     progress=within(stage, written / total if total else 1.0),
                     message=f"Imported {written} of {total} shows",
-                    counts=await self._counts(artist.id),
+                    counts={"shows": max(known, written)},
                 )
         except UpstreamError as exc:
             await self._skip(stage, f"Ticketmaster failed after {written} shows: {exc}")
@@ -205,7 +209,9 @@ class ImportRun:
         except UpstreamError as exc:
             await self._skip(stage, f"Spotify failed: {exc}")
             return
-        catalog = build_catalog(artist.spotify_id or "", albums, tracks)
+        catalog = await asyncio.to_thread(
+            build_catalog, artist.spotify_id or "", albums, tracks
+        )
         await self._check_running()
         await self._db(
             write_catalog(artist.id, catalog, self.settings.import_batch_size)
@@ -226,19 +232,21 @@ class ImportRun:
         if fetch is None:
             await self._skip(stage, "no MusicBrainz id is known for this artist")
             return
-        index, song_ids = await self._db(load_song_index(artist.id))
+        index, song_ids = await self._song_index(artist.id)
+        known = (await self._counts(artist.id))["setlists"]
         written = 0
         try:
             async for page in fetch.pages():
                 await self._check_running()
+                entries = page_entries(page.items, index)
                 written += await self._db(
-                    write_setlists(artist.id, page.items, index, song_ids)
+                    write_setlists(artist.id, page.items, entries, song_ids)
                 )
                 total = max(fetch.total or written, written)
                 await self._update(
                     progress=within(stage, written / total if total else 1.0),
                     message=f"Imported {written} of {total} setlists",
-                    counts=await self._counts(artist.id),
+                    counts={"setlists": max(known, written)},
                 )
         except UpstreamError as exc:
             await self._skip(
@@ -253,10 +261,16 @@ class ImportRun:
             stage=stage, progress=within(stage, 0), message="Predicting setlists"
         )
         await self._check_running()
-        predicted = await self._db(wrap_up(artist))
+        index, song_ids = await self._song_index(artist.id)
+        predicted = await self._db(wrap_up(artist, index, song_ids))
         await self._phase_done(
             stage, f"Predicted setlists for {predicted} upcoming shows", artist.id
         )
+
+    async def _song_index(self, artist_id: int) -> tuple[SongIndex, dict[str, int]]:
+        if self.song_index is None:
+            self.song_index = await self._db(load_song_index(artist_id))
+        return self.song_index
 
     # --- reading ahead ------------------------------------------------------
 
@@ -454,10 +468,15 @@ class ImportRun:
     async def _heartbeats(self) -> None:
         while True:
             await asyncio.sleep(self.settings.import_heartbeat_seconds / 3)
-            with contextlib.suppress(Exception):
+            try:
                 await self.reporter.heartbeat()
                 if self.on_heartbeat:
                     await self.on_heartbeat()
+            except Exception as exc:  # the next beat may get through
+                log.warning(
+                    "heartbeat failed",
+                    extra={"import_id": self.import_id, "reason": repr(exc)},
+                )
 
 
 def now() -> dt.datetime:

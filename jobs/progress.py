@@ -9,19 +9,21 @@ an event never describes data a reader cannot see yet.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
 from dataclasses import asdict, dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import redis.asyncio as aioredis
 from tortoise import Tortoise
 
+from encore.settings import get_settings
 from models.imports import TERMINAL_STAGES, Import, ImportStage, empty_counts
 
 log = logging.getLogger(__name__)
 
-CHANNEL_PREFIX = "encore:progress:"
 
 # Where each stage's progress starts and ends, in percent.
 STAGE_WINDOWS: dict[ImportStage, tuple[float, float]] = {
@@ -37,8 +39,22 @@ STAGE_WINDOWS: dict[ImportStage, tuple[float, float]] = {
 }
 
 
+@functools.cache
+def _channel_prefix() -> str:
+    # Pub/sub channels ignore Redis's database index: naming it keeps two
+    # deployments (or test workers) sharing one Redis server apart.
+    database = urlsplit(get_settings().redis_url).path.strip("/") or "0"
+    return f"encore:{database}:progress:"
+
+
 def channel_for(artist_id: int) -> str:
-    return f"{CHANNEL_PREFIX}{artist_id}"
+    """The Redis channel of an artist's import progress."""
+    return f"{_channel_prefix()}{artist_id}"
+
+
+def channel_pattern() -> str:
+    """A pattern matching every artist's progress channel."""
+    return f"{_channel_prefix()}*"
 
 
 def within(stage: ImportStage, fraction: float) -> float:

@@ -8,11 +8,12 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from saq import Job, Status
+from tortoise import Tortoise
 from tortoise.exceptions import IntegrityError
 
 from encore.errors import NotFoundError, UpstreamUnavailableError
 from jobs.identity import ArtistKey, find_known_artist, resolve_identity, store_identity
-from jobs.progress import ImportSnapshot, ProgressReporter, latest_snapshot
+from jobs.progress import ImportSnapshot, ProgressReporter, latest_snapshot, publish
 from jobs.runtime import Resources
 from models import Artist, Import, ImportStage
 
@@ -80,13 +81,21 @@ async def begin_import(
     running = await Import.get_or_none(running_artist_id=artist.id)
     if running:
         return StartResult(artist, _snapshot(running), already_running=True)
+    # The id first, so the row is written whole in one commit.
+    conn = Tortoise.get_connection("default")
+    ids = await conn.execute_query_dict(
+        "SELECT nextval(pg_get_serial_sequence('import', 'id')) AS id"
+    )
+    import_id = int(ids[0]["id"])
     try:
         row = await Import.create(
+            id=import_id,
             artist=artist,
             running_artist_id=artist.id,
             stage=ImportStage.QUEUED,
-            message="Queued",
+            message=f"Queued the import of {artist.name}",
             phases_done=[str(p) for p in WORK_PHASES if p not in phases],
+            job_key=job_key(import_id, 0),
         )
     except IntegrityError:
         # Another caller started it between our read and our insert.
@@ -94,12 +103,11 @@ async def begin_import(
         if running is None:
             raise
         return StartResult(artist, _snapshot(running), already_running=True)
-    reporter = ProgressReporter(resources.redis, row.id)
     try:
-        await enqueue_import(resources, row, setlist_pages=setlist_pages)
+        await enqueue_job(resources, row, setlist_pages=setlist_pages)
     except Exception as exc:
         log.exception("import not enqueued", extra={"import_id": row.id})
-        await reporter.update(
+        await ProgressReporter(resources.redis, row.id).update(
             stage=ImportStage.FAILED,
             message="Import failed: the job queue is unreachable",
             error=f"job queue unreachable: {exc}",
@@ -108,24 +116,34 @@ async def begin_import(
         raise UpstreamUnavailableError(
             "the job queue is unreachable; try again"
         ) from exc
-    snapshot = await reporter.update(message=f"Queued the import of {artist.name}")
+    snapshot = ImportSnapshot.from_row(row)
+    await publish(resources.redis, snapshot)
     log.info("import queued", extra={"import_id": row.id, "artist_id": artist.id})
     return StartResult(artist, snapshot, already_running=False)
 
 
-async def enqueue_import(
+def job_key(import_id: int, attempt: int) -> str:
+    """A job key per attempt lets a swept import be queued again while its
+    dead job's record lingers."""
+    return f"import:{import_id}:{attempt}"
+
+
+async def requeue_import(resources: Resources, row: Import) -> None:
+    """Queue a new job for an import whose job was lost."""
+    row.job_key = job_key(row.id, row.attempts)
+    await Import.filter(id=row.id).update(job_key=row.job_key, attempts=row.attempts)
+    await enqueue_job(resources, row)
+
+
+async def enqueue_job(
     resources: Resources, row: Import, *, setlist_pages: int | None = None
 ) -> None:
-    """Queue a job for the import; a job key per attempt lets a swept import
-    be queued again while its dead job's record lingers."""
     settings = resources.settings
-    key = f"import:{row.id}:{row.attempts}"
-    await Import.filter(id=row.id).update(job_key=key)
     await resources.queue.enqueue(
         Job(
             IMPORT_JOB,
             kwargs={"import_id": row.id, "setlist_pages": setlist_pages},
-            key=key,
+            key=row.job_key or job_key(row.id, row.attempts),
             timeout=settings.import_job_timeout,
             heartbeat=settings.import_heartbeat_seconds,
             retries=settings.import_job_retries,

@@ -76,6 +76,9 @@ def worker_settings(
             await open_database(settings.database_url)
         resources = Resources(settings)
         await resources.__aenter__()
+        # Made now, not inside the first import: importing and building them
+        # holds the event loop for a noticeable moment.
+        _ = resources.upstream
         ctx["resources"] = resources
         ctx["draining"] = draining
 
@@ -99,8 +102,10 @@ def worker_settings(
         ],
         "startup": startup,
         "shutdown": shutdown,
-        # Short timers: a job whose worker died is retried within a heartbeat,
-        # and a stopping worker waits for no upkeep sleep longer than this.
+        # Short timers: SAQ's sweep notices a job whose worker died once its
+        # heartbeat is overdue (then waits a few seconds for an abort the dead
+        # worker never answers, and retries it), and a stopping worker waits
+        # for no upkeep sleep longer than these.
         "timers": {"sweep": 2, "abort": 1, "schedule": 1, "worker_info": 2},
         "dequeue_timeout": 1.0,
         "shutdown_grace_period_s": settings.worker_shutdown_grace_seconds,

@@ -15,40 +15,48 @@ from tortoise.transactions import in_transaction
 
 from clients.types import Setlist as UpstreamSetlist
 from clients.types import SetlistSet, SetlistSong, SpotifyAlbum, SpotifyTrack
-from jobs.catalog import Catalog, build_catalog
-from jobs.import_setlists import load_song_index, write_entries
+from jobs.catalog import Catalog, SongIndex, build_catalog
+from jobs.import_setlists import write_entries
 from jobs.predict import DEFAULT_SHOWS, predict_setlist
 from models import Artist, Setlist, SetlistKind
 from models.upsert import upsert
 
 
-async def wrap_up(artist: Artist) -> int:
-    """Returns how many upcoming shows got a predicted setlist."""
+async def wrap_up(artist: Artist, index: SongIndex, song_ids: dict[str, int]) -> int:
+    """Returns how many upcoming shows got a predicted setlist.
+
+    ``index`` and ``song_ids`` are the artist's stored songs
+    (``load_song_index``).
+    """
     await _count_plays(artist.id)
-    predicted = await _predict_upcoming(artist)
+    predicted = await _predict_upcoming(artist, index, song_ids)
     await _refresh_stats(artist.id)
     return predicted
 
 
 async def _count_plays(artist_id: int) -> None:
     conn = Tortoise.get_connection("default")
+    # Counted song by song through the song_id index: right after a bulk
+    # load the planner's statistics are stale, and an aggregate over all
+    # entries can turn into one scan per song.
     await conn.execute_query(
         """
-        UPDATE song SET times_played = coalesce(c.n, 0)
-        FROM song s LEFT JOIN (
-            SELECT e.song_id, count(DISTINCT e.setlist_id) AS n
+        UPDATE song SET times_played = c.n
+        FROM song s CROSS JOIN LATERAL (
+            SELECT count(DISTINCT e.setlist_id) AS n
             FROM setlist_entry e JOIN setlist l ON l.id = e.setlist_id
-            WHERE l.kind = 'PLAYED' AND NOT e.is_tape AND e.song_id IS NOT NULL
-            GROUP BY e.song_id
-        ) c ON c.song_id = s.id
+            WHERE e.song_id = s.id AND l.kind = 'PLAYED' AND NOT e.is_tape
+        ) c
         WHERE song.id = s.id AND s.artist_id = $1
-          AND song.times_played IS DISTINCT FROM coalesce(c.n, 0)
+          AND song.times_played IS DISTINCT FROM c.n
         """,
         [artist_id],
     )
 
 
-async def _predict_upcoming(artist: Artist) -> int:
+async def _predict_upcoming(
+    artist: Artist, index: SongIndex, song_ids: dict[str, int]
+) -> int:
     conn = Tortoise.get_connection("default")
     today = dt.datetime.now(dt.UTC).date()
     shows = await conn.execute_query_dict(
@@ -58,7 +66,6 @@ async def _predict_upcoming(artist: Artist) -> int:
     )
     if not shows:
         return 0
-    index, song_ids = await load_song_index(artist.id)
     history = await _recent_history(artist.id, DEFAULT_SHOWS)
     catalog = None if history else await _stored_catalog(artist)
     prediction = predict_setlist(history, index, catalog=catalog, before=today)

@@ -15,9 +15,6 @@ from tortoise import Tortoise, fields
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
 
-# Postgres takes at most 32,767 parameters in one statement.
-MAX_PARAMETERS = 30_000
-
 
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
@@ -42,15 +39,30 @@ def _defaults(model: type[Model], given: Sequence[str]) -> dict[str, Any]:
     return defaults
 
 
-def _column_kinds(model: type[Model]) -> dict[str, bool]:
-    """Database column name → whether it holds JSON."""
-    kinds: dict[str, bool] = {}
+# Postgres array types of Tortoise fields, for ``unnest``.
+_SQL_TYPES: tuple[tuple[type[fields.Field[Any]], str], ...] = (
+    (fields.JSONField, "jsonb"),
+    (fields.BooleanField, "bool"),
+    (fields.SmallIntField, "int2"),
+    (fields.BigIntField, "int8"),
+    (fields.IntField, "int4"),
+    (fields.FloatField, "float8"),
+    (fields.DatetimeField, "timestamptz"),
+    (fields.DateField, "date"),
+)
+
+
+def _column_types(model: type[Model]) -> dict[str, str]:
+    """Database column name → the Postgres type its values travel as."""
+    types: dict[str, str] = {}
     for name, field in model._meta.fields_map.items():
         if isinstance(field, fields.relational.RelationalField):
             continue
         column = field.source_field or name
-        kinds[column] = isinstance(field, fields.JSONField)
-    return kinds
+        types[column] = next(
+            (sql for kind, sql in _SQL_TYPES if isinstance(field, kind)), "text"
+        )
+    return types
 
 
 async def upsert(
@@ -67,61 +79,49 @@ async def upsert(
     columns a re-import overwrites (default: every column given but the
     conflict ones). Columns left out of ``update`` (slugs, say) keep the value
     they were first written with. Returns ``returning`` columns of every row.
+
+    Values travel as one array per column (``unnest``), so the statement's
+    text depends only on the columns, never on how many rows there are.
     """
     # One statement may not touch a row twice: the last row of a key wins.
     rows = list({tuple(r[c] for c in conflict): r for r in rows}.values())
     if not rows:
         return []
     conn = connection or Tortoise.get_connection("default")
-    kinds = _column_kinds(model)
+    types = _column_types(model)
     columns = list(rows[0].keys())
     defaults = _defaults(model, columns)
-    if defaults:
-        rows = [{**defaults, **row} for row in rows]
-        columns = list(rows[0].keys())
-    if "created_at" in kinds and "created_at" not in columns:
-        columns.append("created_at")
-    if "updated_at" in kinds and "updated_at" not in columns:
-        columns.append("updated_at")
-    unknown = [c for c in columns if c not in kinds]
+    columns += list(defaults)
+    unknown = [c for c in columns if c not in types]
     if unknown:
         raise ValueError(f"{model.__name__} has no columns {unknown}")
     if update is None:
         update = [c for c in rows[0] if c not in conflict]
-    updates = [*update, "updated_at"] if "updated_at" in kinds else list(update)
-    per_batch = max(1, MAX_PARAMETERS // len(columns))
-    result: list[dict[str, Any]] = []
-    for start in range(0, len(rows), per_batch):
-        batch = rows[start : start + per_batch]
-        sql, values = _statement(
-            model._meta.db_table, columns, kinds, batch, conflict, updates, returning
-        )
-        result.extend(await conn.execute_query_dict(sql, values))
-    return result
+    stamps = [c for c in ("created_at", "updated_at") if c in types]
+    updates = [*update, "updated_at"] if "updated_at" in types else list(update)
+    arrays = [
+        [_value(row.get(c, defaults.get(c)), types[c]) for row in rows] for c in columns
+    ]
+    sql = _statement(
+        model._meta.db_table, columns, types, stamps, conflict, updates, returning
+    )
+    return await conn.execute_query_dict(sql, arrays)
+
+
+def _value(value: Any, sql_type: str) -> Any:
+    return json.dumps(value) if sql_type == "jsonb" and value is not None else value
 
 
 def _statement(
     table: str,
     columns: list[str],
-    kinds: dict[str, bool],
-    rows: Sequence[Mapping[str, Any]],
+    types: dict[str, str],
+    stamps: Sequence[str],
     conflict: Sequence[str],
     updates: Sequence[str],
     returning: Sequence[str],
-) -> tuple[str, list[Any]]:
-    values: list[Any] = []
-    tuples = []
-    for row in rows:
-        placeholders = []
-        for column in columns:
-            if column in ("created_at", "updated_at") and column not in row:
-                placeholders.append("now()")
-                continue
-            value = row[column]
-            values.append(json.dumps(value) if kinds[column] else value)
-            cast = "::jsonb" if kinds[column] else ""
-            placeholders.append(f"${len(values)}{cast}")
-        tuples.append("(" + ", ".join(placeholders) + ")")
+) -> str:
+    arrays = ", ".join(f"${i}::{types[c]}[]" for i, c in enumerate(columns, start=1))
     assignments = ", ".join(
         f"{_quote(c)} = now()"
         if c == "updated_at"
@@ -129,10 +129,11 @@ def _statement(
         for c in updates
     )
     action = f"DO UPDATE SET {assignments}" if assignments else "DO NOTHING"
-    sql = (
-        f"INSERT INTO {_quote(table)} ({', '.join(map(_quote, columns))}) "
-        f"VALUES {', '.join(tuples)} "
+    names = ", ".join(map(_quote, [*columns, *stamps]))
+    selected = ", ".join(["u.*", *("now()" for _ in stamps)])
+    return (
+        f"INSERT INTO {_quote(table)} ({names}) "
+        f"SELECT {selected} FROM unnest({arrays}) AS u "
         f"ON CONFLICT ({', '.join(map(_quote, conflict))}) {action} "
         f"RETURNING {', '.join(map(_quote, returning))}"
     )
-    return sql, values

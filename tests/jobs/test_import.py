@@ -11,7 +11,7 @@ from tortoise import Tortoise
 from encore.errors import BadInputError, NotFoundError
 from jobs.identity import ArtistKey
 from jobs.names import AmbiguousName
-from jobs.progress import ImportSnapshot, channel_for
+from jobs.progress import ImportSnapshot, channel_pattern
 from jobs.start import cancel_import, start_import
 from models import (
     Album,
@@ -145,7 +145,7 @@ async def test_progress_events_are_ordered_and_never_go_back(
 ) -> None:
     stack = await make_stack()
     pubsub = redis_client.pubsub()
-    await pubsub.psubscribe(channel_for(0).replace("0", "*"))
+    await pubsub.psubscribe(channel_pattern())
     await start_import(ArtistKey(ticketmaster_id=TINY_TM), stack.resources)
     events: list[ImportSnapshot] = []
     async with asyncio.timeout(30):
