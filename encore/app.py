@@ -23,16 +23,14 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
-from strawberry.types import ExecutionResult
 from tortoise import Tortoise
 
 from encore.settings import Settings
 from jobs.runtime import Resources
 from models.database import DatabaseUnreachable, close_database, open_database
 from resolvers.context import RequestContext, Services
-from resolvers.errors import BAD_USER_INPUT, present_all
+from resolvers.errors import BAD_USER_INPUT
 from resolvers.loaders import Loaders
 from resolvers.progress_hub import ProgressHub
 from schema import create_schema
@@ -107,13 +105,6 @@ class EncoreGraphQL(GraphQL[RequestContext, None]):
             loaders=Loaders(cache=not is_websocket),
             authorization=request.headers.get("authorization"),
         )
-
-    async def process_result(
-        self, request: Request, result: ExecutionResult
-    ) -> GraphQLHTTPResponse:
-        # Errors raised outside the operation's hooks never met ErrorCodes.
-        present_all(result)
-        return await super().process_result(request, result)
 
 
 class BodyTooLarge(Exception):
@@ -283,10 +274,13 @@ def server_config(
         port=port,
         ws="websockets-sansio",
         ws_max_size=settings.max_body_bytes,
+        # Compression state costs some 50 KiB per websocket, and progress
+        # events are a few hundred bytes: with a thousand subscribers the
+        # memory matters and the saving does not.
+        ws_per_message_deflate=False,
         lifespan="on",
         # Our logging is already configured; uvicorn's own would replace it.
         log_config=None,
-        access_log=False,
         timeout_graceful_shutdown=5,
     )
 

@@ -10,7 +10,11 @@ import os
 from pathlib import Path
 
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-WORKER_NUMBER = int(WORKER.removeprefix("gw") or 0)
+# An offset lets two runs on one machine (say, a developer's and an editor's)
+# keep out of each other's databases.
+WORKER_NUMBER = int(WORKER.removeprefix("gw") or 0) + int(
+    os.environ.get("ENCORE_TEST_WORKER_OFFSET", "0")
+)
 
 os.environ["DATABASE_URL"] = (
     os.environ.get(

@@ -21,7 +21,7 @@ import asyncpg
 import pytest
 import redis.asyncio as aioredis
 
-from tests.conftest import REPO_ROOT, WORKER
+from tests.conftest import REPO_ROOT, WORKER_NUMBER
 
 E2E_TOKEN = "e2e-token"
 READY_SECONDS = 60.0
@@ -286,7 +286,7 @@ class Stack:
 def e2e_database_url(test_database_url: str) -> str:
     """This xdist worker's end-to-end database, beside its test database."""
     server = test_database_url.rsplit("/", 1)[0]
-    return f"{server}/encore_e2e_{WORKER}"
+    return f"{server}/encore_e2e_{WORKER_NUMBER}"
 
 
 async def drop_database(url: str) -> None:

@@ -13,6 +13,7 @@ import asyncpg
 import pytest
 import redis.asyncio as aioredis
 
+from jobs.progress import channel_for
 from tests.e2e.conftest import IMPORT_SECONDS, TERMINAL_STAGES, Stack
 
 pytestmark = pytest.mark.e2e
@@ -102,7 +103,7 @@ class ProgressLog:
 async def progress_log(stack: Stack, artist_id: str) -> AsyncIterator[ProgressLog]:
     client = aioredis.Redis.from_url(stack.env["REDIS_URL"])
     pubsub = client.pubsub()
-    await pubsub.subscribe(f"encore:progress:{artist_id}")
+    await pubsub.subscribe(channel_for(int(artist_id)))
     log = ProgressLog()
     reader = asyncio.create_task(log.read(pubsub))
     try:

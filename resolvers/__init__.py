@@ -1,0 +1,1 @@
+"""Query, mutation and subscription logic behind the GraphQL schema."""
