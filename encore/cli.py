@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 from collections.abc import Callable, Sequence
 
@@ -34,6 +35,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     # Checked before uvicorn starts, so an unreachable database is one clear
     # line rather than a failed lifespan's traceback.
     asyncio.run(probe_database(settings.database_url))
+    if not settings.api_tokens:
+        logging.getLogger("encore.serve").warning(
+            "API_TOKENS is empty: every mutation will be refused as UNAUTHENTICATED"
+        )
     server = uvicorn.Server(
         server_config(create_app(settings), settings, args.host, args.port)
     )

@@ -56,7 +56,8 @@ class Children:
     def start(self, name: str, args: list[str], env: dict[str, str]) -> None:
         log = (self.log_dir / f"{name}.log").open("ab")
         process = subprocess.Popen(
-            [sys.executable, "-m", "encore.cli", *args],
+            # -P: the current folder must not shadow Encore's own packages.
+            [sys.executable, "-P", "-m", "encore.cli", *args],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -85,14 +86,21 @@ class Children:
                 process.wait()
 
 
-def free_port(preferred: int) -> int:
+def free_port(preferred: int, what: str) -> int:
+    """``preferred`` if nothing listens there, else any free port (said so)."""
     for port in (preferred, 0):
         with socket.socket() as sock:
+            # As the servers themselves bind: a port a stopped demo left in
+            # TIME_WAIT is free to take.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 sock.bind(("127.0.0.1", port))
             except OSError:
                 continue
-            return int(sock.getsockname()[1])
+            chosen = int(sock.getsockname()[1])
+            if chosen != preferred:
+                print(f"Port {preferred} is busy; the {what} uses {chosen} instead")
+            return chosen
     raise DemoError("no free port on 127.0.0.1")
 
 
@@ -140,11 +148,12 @@ async def run_demo(
     await check_services(settings)
     log_dir = Path(".encore/logs")
     log_dir.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 - once, at start
-    sandbox_port = free_port(sandbox_port)
-    port = free_port(port)
+    sandbox_port = free_port(sandbox_port, "sandbox")
+    port = free_port(port, "server")
     sandbox = f"http://127.0.0.1:{sandbox_port}"
-    token = os.environ.get("ENCORE_DEMO_TOKEN") or secrets.token_urlsafe(16)
-    tokens = ",".join([token, *sorted(settings.token_values())])
+    own = sorted(settings.token_values())
+    token = own[0] if own else secrets.token_urlsafe(16)
+    tokens = ",".join([token, *own[1:]])
     env = {
         **os.environ,
         "API_TOKENS": tokens,
@@ -152,6 +161,9 @@ async def run_demo(
         "SPOTIFY_ACCOUNTS_URL": f"{sandbox}/api/token",
         "TICKETMASTER_API_URL": f"{sandbox}/discovery/v2",
         "SETLISTFM_API_URL": f"{sandbox}/rest/1.0",
+        # A queue of its own: a worker already running elsewhere on this
+        # Redis (pointed at another sandbox) must not take the demo's jobs.
+        "QUEUE_NAME": f"encore-demo-{port}",
     }
     children = Children(log_dir)
     try:
@@ -170,6 +182,12 @@ async def run_demo(
         slug = await _artist_slug(graphql, artist_key)
         print(f"\nExplore in GraphiQL: {graphql}")
         print("Try this query:\n" + SAMPLE_QUERY.replace("SLUG", slug))
+        print(
+            f"\nMutations need a bearer token; this server accepts {token}"
+            " (set API_TOKENS before `make demo` to choose your own). Import"
+            f" another artist:\n  .venv/bin/encore import 'Pocket Satellites'"
+            f" --url {graphql} --token {token}"
+        )
         print(f"Logs of the child processes: {log_dir}/")
         if keep_serving and status == 0:
             print("\nServing until Ctrl-C.")
@@ -200,6 +218,10 @@ async def _artist_slug(graphql: str, key: dict[str, str]) -> str:
     return str(edges[0]["node"]["slug"]) if edges else "..."
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(
     settings: Settings,
     *,
@@ -209,6 +231,10 @@ def main(
     sandbox_port: int,
     keep_serving: bool,
 ) -> int:
+    # Stopped by SIGTERM or a closed terminal as by Ctrl-C: the children run
+    # in sessions of their own and would otherwise outlive the demo.
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _interrupt)
     try:
         return asyncio.run(
             run_demo(

@@ -98,7 +98,8 @@ async def start(
             text = await response.text()
     except aiohttp.ClientError as exc:
         raise ImportCommandError(
-            f"cannot reach the Encore server at {url}: {exc}"
+            f"cannot reach the Encore server at {url} ({exc}); is it running? "
+            "Point --url at its /graphql"
         ) from exc
     try:
         payload = json.loads(text)
@@ -110,7 +111,10 @@ async def start(
     if errors:
         first = errors[0]
         code = (first.get("extensions") or {}).get("code")
-        raise ImportCommandError(first.get("message", "import refused"), code)
+        message = first.get("message", "import refused")
+        if code == "UNAUTHENTICATED":
+            message += "; pass --token, or set API_TOKENS to the server's token"
+        raise ImportCommandError(message, code)
     result: dict[str, Any] = payload["data"]["importArtist"]
     return result
 
@@ -183,7 +187,7 @@ class LiveView:
 
 def summary_table(watch: Watch) -> Table:
     last = watch.last
-    table = Table(title=f"Import of {watch.artist_name}: {last['stage']}")
+    table = Table(title="Summary")
     table.add_column("what")
     table.add_column("value", justify="right")
     for name, value in last["counts"].items():
@@ -254,6 +258,7 @@ async def run_import(
             out, {"event": "finished", "stage": last["stage"], "error": last["error"]}
         )
     else:
+        console.print(f"Import of {watch.artist_name}: {last['stage']}", soft_wrap=True)
         console.print(summary_table(watch))
         for warning in last["warnings"]:
             console.print(f"[yellow]warning:[/yellow] {warning}")

@@ -88,6 +88,9 @@ class Settings(BaseSettings):
 
     # Import and worker.
     setlist_max_pages: int | None = Field(default=None, ge=1)
+    # Servers enqueue and workers dequeue on this queue: a demo or a test
+    # stack gets its own, so no other worker takes its jobs.
+    queue_name: str = Field(default="encore", min_length=1, pattern=r"^[\w.-]+$")
     worker_concurrency: int = Field(default=4, ge=1)
     worker_shutdown_grace_seconds: int = Field(default=30, ge=1)
     import_job_timeout: int = Field(default=3600, ge=10)

@@ -12,11 +12,9 @@ from encore.settings import Settings
 
 log = logging.getLogger(__name__)
 
-QUEUE_NAME = "encore"
-
 
 def make_queue(settings: Settings) -> Queue:
-    return Queue.from_url(settings.redis_url, name=QUEUE_NAME)
+    return Queue.from_url(settings.redis_url, name=settings.queue_name)
 
 
 class Upstream:
