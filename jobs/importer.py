@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from tortoise import Tortoise
 
 from clients.errors import UpstreamError
-from clients.types import Page, SpotifyAlbum, SpotifyTrack
+from clients.types import Page, Setlist, SpotifyAlbum, SpotifyTrack, TmEvent
 from jobs.catalog import EXCLUDED_RELEASES, SongIndex, build_catalog, release_kind
 from jobs.import_setlists import load_song_index, page_entries, write_setlists
 from jobs.import_shows import write_events
@@ -163,25 +163,12 @@ class ImportRun:
                 stage, "no Ticketmaster attraction is known for this artist"
             )
             return
-        known = (await self._counts(artist.id))["shows"]
-        written = 0
-        try:
-            async for page in fetch.pages():
-                await self._check_running()
-                await self._db(write_events(artist, page.items))
-                written += len(page.items)
-                total = max(fetch.total or written, written)
-                # Counted exactly when the phase ends; a recount per batch
-                # costs more the more the artist has.
-                await self._update(
-                    progress=within(stage, written / total if total else 1.0),
-                    message=f"Imported {written} of {total} shows",
-                    counts={"shows": max(known, written)},
-                )
-        except UpstreamError as exc:
-            await self._skip(stage, f"Ticketmaster failed after {written} shows: {exc}")
-            return
-        await self._phase_done(stage, f"Imported {written} shows", artist.id)
+
+        async def write(page: Page[TmEvent]) -> int:
+            await self._db(write_events(artist, page.items))
+            return len(page.items)
+
+        await self._write_pages(stage, artist, fetch, "Ticketmaster", "shows", write)
 
     async def songs(self, artist: Artist) -> None:
         stage = ImportStage.SONGS
@@ -233,27 +220,43 @@ class ImportRun:
             await self._skip(stage, "no MusicBrainz id is known for this artist")
             return
         index, song_ids = await self._song_index(artist.id)
-        known = (await self._counts(artist.id))["setlists"]
+
+        async def write(page: Page[Setlist]) -> int:
+            entries = page_entries(page.items, index)
+            return await self._db(
+                write_setlists(artist.id, page.items, entries, song_ids)
+            )
+
+        await self._write_pages(stage, artist, fetch, "setlist.fm", "setlists", write)
+
+    async def _write_pages(
+        self,
+        stage: ImportStage,
+        artist: Artist,
+        fetch: Fetch,
+        service: str,
+        noun: str,
+        write: Callable[[Any], Awaitable[int]],
+    ) -> None:
+        """Write a listing page by page, reporting after each committed one."""
+        known = (await self._counts(artist.id))[noun]
         written = 0
         try:
             async for page in fetch.pages():
                 await self._check_running()
-                entries = page_entries(page.items, index)
-                written += await self._db(
-                    write_setlists(artist.id, page.items, entries, song_ids)
-                )
+                written += await write(page)
                 total = max(fetch.total or written, written)
+                # Counted exactly when the phase ends; a recount per page
+                # costs more the more the artist has.
                 await self._update(
                     progress=within(stage, written / total if total else 1.0),
-                    message=f"Imported {written} of {total} setlists",
-                    counts={"setlists": max(known, written)},
+                    message=f"Imported {written} of {total} {noun}",
+                    counts={noun: max(known, written)},
                 )
         except UpstreamError as exc:
-            await self._skip(
-                stage, f"setlist.fm failed after {written} setlists: {exc}"
-            )
+            await self._skip(stage, f"{service} failed after {written} {noun}: {exc}")
             return
-        await self._phase_done(stage, f"Imported {written} setlists", artist.id)
+        await self._phase_done(stage, f"Imported {written} {noun}", artist.id)
 
     async def wrap_up(self, artist: Artist) -> None:
         stage = ImportStage.WRAP_UP
