@@ -107,9 +107,12 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def start_server(database_url: str, port: int) -> asyncio.subprocess.Process:
+async def start_server(
+    database_url: str, port: int, workers: int = 1
+) -> asyncio.subprocess.Process:
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "encore.cli", "serve", "--port", str(port),
+        "--workers", str(workers),
         env=bench_env(database_url),
         cwd=REPO_ROOT,
     )  # fmt: skip
@@ -170,7 +173,7 @@ def percentile(values: list[float], share: float) -> float:
 async def main(args: argparse.Namespace) -> int:
     database_url, artist_id = await prepare_database(args.shows, args.entries)
     port = free_port()
-    server = await start_server(database_url, port)
+    server = await start_server(database_url, port, args.workers)
     body = {
         "query": ARTIST_PAGE,
         "variables": {"id": str(artist_id), "first": args.shows},
@@ -206,6 +209,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--shows", type=int, default=100)
     parser.add_argument("--entries", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=1, help="encore serve --workers")
     return parser.parse_args()
 
 

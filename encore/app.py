@@ -26,7 +26,7 @@ from strawberry.asgi import GraphQL
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
 from tortoise import Tortoise
 
-from encore.settings import Settings
+from encore.settings import Settings, get_settings
 from jobs.runtime import Resources
 from models.database import DatabaseUnreachable, close_database, open_database
 from resolvers.context import RequestContext, Services
@@ -264,12 +264,28 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
     )
 
 
+def app_from_environment() -> Starlette:
+    """The app for each worker process of ``encore serve --workers N``."""
+    return create_app(get_settings())
+
+
 def server_config(
-    app: ASGIApp, settings: Settings, host: str, port: int
+    app: ASGIApp | str,
+    settings: Settings,
+    host: str,
+    port: int,
+    *,
+    workers: int = 1,
 ) -> uvicorn.Config:
-    """How uvicorn runs the app, the same for ``encore serve`` and the tests."""
+    """How uvicorn runs the app, the same for ``encore serve`` and the tests.
+
+    Several workers need the app as an import path of a factory, which each
+    worker process calls (``app_from_environment``).
+    """
     return uvicorn.Config(
         app,
+        factory=isinstance(app, str),
+        workers=workers,
         host=host,
         port=port,
         ws="websockets-sansio",

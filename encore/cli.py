@@ -29,6 +29,7 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
+    from uvicorn.supervisors import Multiprocess
 
     from encore.app import create_app, probe_database, server_config
 
@@ -39,6 +40,18 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         logging.getLogger("encore.serve").warning(
             "API_TOKENS is empty: every mutation will be refused as UNAUTHENTICATED"
         )
+    if args.workers > 1:
+        # uvicorn's supervisor starts each worker from the import path.
+        config = server_config(
+            "encore.app:app_from_environment",
+            settings,
+            args.host,
+            args.port,
+            workers=args.workers,
+        )
+        sock = config.bind_socket()
+        Multiprocess(config, sockets=[sock]).run()
+        return 0
     server = uvicorn.Server(
         server_config(create_app(settings), settings, args.host, args.port)
     )
@@ -142,6 +155,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the GraphQL server")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes sharing the port (queries are CPU-bound)",
+    )
     serve.set_defaults(handler=cmd_serve)
 
     worker = commands.add_parser(
