@@ -22,7 +22,13 @@ from tortoise import Tortoise
 
 from clients.errors import UpstreamError
 from clients.types import Page, Setlist, SpotifyAlbum, SpotifyTrack, TmEvent
-from jobs.catalog import EXCLUDED_RELEASES, SongIndex, build_catalog, release_kind
+from jobs.catalog import (
+    EXCLUDED_RELEASES,
+    Catalog,
+    SongIndex,
+    build_catalog,
+    release_kind,
+)
 from jobs.import_setlists import load_song_index, page_entries, write_setlists
 from jobs.import_shows import write_events
 from jobs.import_songs import write_catalog
@@ -101,6 +107,9 @@ class ImportRun:
         self.db_seconds = 0.0
         self.fetches: dict[ImportStage, Fetch] = {}
         self.song_index: tuple[SongIndex, dict[str, int]] | None = None
+        # Kept for WRAP_UP's predictions; a resumed run rebuilds it from the
+        # database only if it needs it.
+        self.catalog: Catalog | None = None
 
     async def run(self) -> ImportSnapshot:
         snapshot = await read_snapshot(self.import_id)
@@ -199,6 +208,7 @@ class ImportRun:
         catalog = await asyncio.to_thread(
             build_catalog, artist.spotify_id or "", albums, tracks
         )
+        self.catalog = catalog
         await self._check_running()
         await self._db(
             write_catalog(artist.id, catalog, self.settings.import_batch_size)
@@ -265,7 +275,7 @@ class ImportRun:
         )
         await self._check_running()
         index, song_ids = await self._song_index(artist.id)
-        predicted = await self._db(wrap_up(artist, index, song_ids))
+        predicted = await self._db(wrap_up(artist, index, song_ids, self.catalog))
         await self._phase_done(
             stage, f"Predicted setlists for {predicted} upcoming shows", artist.id
         )

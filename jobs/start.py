@@ -80,7 +80,9 @@ async def begin_import(
     """
     running = await Import.get_or_none(running_artist_id=artist.id)
     if running:
-        return StartResult(artist, _snapshot(running), already_running=True)
+        return StartResult(
+            artist, ImportSnapshot.from_row(running), already_running=True
+        )
     # The id first, so the row is written whole in one commit.
     conn = Tortoise.get_connection("default")
     ids = await conn.execute_query_dict(
@@ -102,7 +104,9 @@ async def begin_import(
         running = await Import.get_or_none(running_artist_id=artist.id)
         if running is None:
             raise
-        return StartResult(artist, _snapshot(running), already_running=True)
+        return StartResult(
+            artist, ImportSnapshot.from_row(running), already_running=True
+        )
     try:
         await enqueue_job(resources, row, setlist_pages=setlist_pages)
     except Exception as exc:
@@ -178,7 +182,3 @@ async def cancel_import(artist_id: int, resources: Resources) -> ImportSnapshot:
     if job is not None and job.status in (Status.NEW, Status.QUEUED):
         await resources.queue.abort(job, "cancelled")
     return snapshot
-
-
-def _snapshot(row: Import) -> ImportSnapshot:
-    return ImportSnapshot.from_row(row)

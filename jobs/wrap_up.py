@@ -22,14 +22,19 @@ from models import Artist, Setlist, SetlistKind
 from models.upsert import upsert
 
 
-async def wrap_up(artist: Artist, index: SongIndex, song_ids: dict[str, int]) -> int:
+async def wrap_up(
+    artist: Artist,
+    index: SongIndex,
+    song_ids: dict[str, int],
+    catalog: Catalog | None = None,
+) -> int:
     """Returns how many upcoming shows got a predicted setlist.
 
     ``index`` and ``song_ids`` are the artist's stored songs
-    (``load_song_index``).
+    (``load_song_index``); ``catalog`` the one this run built, if it did.
     """
     await _count_plays(artist.id)
-    predicted = await _predict_upcoming(artist, index, song_ids)
+    predicted = await _predict_upcoming(artist, index, song_ids, catalog)
     await _refresh_stats(artist.id)
     return predicted
 
@@ -55,7 +60,10 @@ async def _count_plays(artist_id: int) -> None:
 
 
 async def _predict_upcoming(
-    artist: Artist, index: SongIndex, song_ids: dict[str, int]
+    artist: Artist,
+    index: SongIndex,
+    song_ids: dict[str, int],
+    catalog: Catalog | None,
 ) -> int:
     conn = Tortoise.get_connection("default")
     today = dt.datetime.now(dt.UTC).date()
@@ -67,7 +75,8 @@ async def _predict_upcoming(
     if not shows:
         return 0
     history = await _recent_history(artist.id, DEFAULT_SHOWS)
-    catalog = None if history else await _stored_catalog(artist)
+    if not history and catalog is None:
+        catalog = await _stored_catalog(artist)
     prediction = predict_setlist(history, index, catalog=catalog, before=today)
     if not prediction.entries:
         return 0
